@@ -1,0 +1,5 @@
+import sys
+
+from mockint.cli import main
+
+sys.exit(main())
