@@ -1,0 +1,1 @@
+"""Problems, rubrics, prompt templates and reference sheets, loaded into validated models."""
