@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
                 problem_files.append(path)
             else:
                 issues.append(ContentIssue(path, "not a content file (expected .toml or .md)"))
-        lib = load_library(roots=roots or [builtin_root()], extra_problem_files=problem_files)
+        lib = load_library(roots=roots or [builtin_root()], extra_problem_files=problem_files, include_problems=bool(roots))
         checked = {p.resolve() for p in problem_files}
         if roots:
             issues.extend(lib.issues)

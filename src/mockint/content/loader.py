@@ -27,6 +27,11 @@ M = TypeVar("M", bound=BaseModel)
 PROMPT_PLACEHOLDERS: dict[str, set[str]] = {}
 
 
+def _register_known_templates() -> None:
+    """Import the modules that register their templates' placeholders (lazily: they are not light)."""
+    import mockint.grading.prompting  # noqa: F401  (registers on import)
+
+
 def builtin_root() -> Path:
     """The folder holding the built-in problems/, rubrics/, prompts/ and reference/."""
     packaged = Path(__file__).resolve().parent.parent / "_content"
@@ -176,6 +181,7 @@ def load_prompt_file(path: Path, issues: list[ContentIssue]) -> PromptTemplate |
     template = _validate(PromptTemplate, {"id": path.stem, "text": text}, path, issues)
     if template is None:
         return None
+    _register_known_templates()
     required = PROMPT_PLACEHOLDERS.get(template.id)
     if required is not None:
         missing = sorted(required - template.placeholders)
@@ -240,8 +246,13 @@ def load_library(
     roots: Iterable[Path] | None = None,
     user_problems_dir: Path | None = None,
     extra_problem_files: Iterable[Path] = (),
+    include_problems: bool = True,
 ) -> Library:
-    """Load the built-in content (or `roots`), then the user's problems, reporting every issue."""
+    """Load the built-in content (or `roots`), then the user's problems, reporting every issue.
+
+    `include_problems=False` loads only rubrics, prompts and reference sheets from the roots, so
+    explicitly named problem files can be checked against them without meeting themselves.
+    """
     lib = Library()
     issues = lib.issues
     roots = list(roots) if roots is not None else [builtin_root()]
@@ -269,7 +280,8 @@ def load_library(
         lib.numbers.extend(_load_list(ref / "numbers.toml", "sections", NumberSection, issues))
         lib.own_system.extend(_load_list(ref / "own-system.toml", "questions", OwnSystemQuestion, issues))
         lib.framing.extend(_load_list(ref / "framing.toml", "prompts", FramingPrompt, issues))
-        problem_files.extend((p, "builtin") for p in _toml_files(root / "problems"))
+        if include_problems:
+            problem_files.extend((p, "builtin") for p in _toml_files(root / "problems"))
     for concept in lib.concepts.values():
         for rel in concept.related:
             if rel not in lib.concepts:
