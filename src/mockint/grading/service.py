@@ -144,6 +144,9 @@ async def grade_session(
         if owned and hasattr(grader, "aclose"):
             await grader.aclose()
     store.save_grade(record.id, report)
+    from mockint.progress.reviews import update_reviews  # lazy: fsrs costs ~50 ms to import
+
+    update_reviews(store, library, record.id, report)
     return store.latest_grade(record.id) or report
 
 

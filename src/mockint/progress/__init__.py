@@ -1,0 +1,1 @@
+"""Progress over time: history queries, spaced-repetition reviews, recommendations, drill metrics."""
