@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from mockint.config import Level
+from mockint.content.models import section_label
 from mockint.errors import UsageError
 from mockint.grading.report import GradeReport
 from mockint.store.records import EventRecord, SessionRecord
@@ -457,7 +458,7 @@ def grade_markdown(report: GradeReport, title: str | None = None) -> str:
     """A grade on its own: each part's score and summary, then every criterion with evidence and advice."""
     lines = [f"## {title}", ""] if title else []
     for phase in report.phases:
-        heading = phase.phase.capitalize() if len(report.phases) > 1 else "Criteria"
+        heading = section_label(phase.phase) if len(report.phases) > 1 else "Criteria"
         lines += [f"### {heading}", ""]
         lines += _criteria_md(report, phase.phase)
     if report.notes:
@@ -507,10 +508,10 @@ def export_markdown(store: Store, library: Library | None, session_id: str) -> s
     if report is not None and report.phases:
         lines += ["## Scores", "", "| Part | Score | Status |", "|---|---|---|"]
         for p in report.phases:
-            lines.append(f"| {p.phase.capitalize()} | {_score(p.score)} | {p.status} |")
+            lines.append(f"| {section_label(p.phase)} | {_score(p.score)} | {p.status} |")
         lines.append("")
     for p in transcript.phases:
-        lines += [f"## {p.phase.capitalize()}", ""]
+        lines += [f"## {section_label(p.phase)}", ""]
         if p.seconds_used is not None or p.budget_seconds is not None:
             lines += [f"Time: {clock_text(p.seconds_used)} of {clock_text(p.budget_seconds)}", ""]
         lines += [_quote(p.answer) if p.answer.strip() else "_(no answer)_", ""]
@@ -526,7 +527,7 @@ def export_markdown(store: Store, library: Library | None, session_id: str) -> s
     if report is not None:
         extra = [p for p in report.phases if all(p.phase != t.phase for t in transcript.phases)]
         for p in extra:
-            lines += [f"## {p.phase.capitalize()} (whole session)", ""]
+            lines += [f"## {section_label(p.phase)} (whole session)", ""]
             lines += _criteria_md(report, p.phase)
     rows = pacing(store, record.id)
     if any(r["seconds_used"] is not None for r in rows):

@@ -65,6 +65,7 @@ def format_usage(report: GradeReport) -> str:
 
 def format_report(report: GradeReport, title: str | None = None) -> str:
     """The report as readable text: per phase and criterion, evidence, what was missing, advice."""
+    from mockint.content.models import section_label
     from mockint.grading.report import OFFLINE_NOTICE
 
     lines: list[str] = []
@@ -88,7 +89,7 @@ def format_report(report: GradeReport, title: str | None = None) -> str:
                 f" of {_clock(phase.budget_seconds)})" if phase.budget_seconds else ")"
             )
         status = "" if phase.status == "graded" else f"  [{phase.status}]"
-        lines.append(f"## {phase.phase.capitalize()}  {_score(phase.score)}/100{timing}{status}")
+        lines.append(f"## {section_label(phase.phase)}  {_score(phase.score)}/100{timing}{status}")
         if phase.summary:
             lines.append(f"   {phase.summary}")
         for c in phase.criteria:

@@ -59,6 +59,8 @@ def format_comparison(previous: GradeReport | None, current: GradeReport) -> str
             " (pending)" if r.status == "pending" else ""
         )
 
+    from mockint.content.models import section_label
+
     w = 12
     lines = [
         f"previous: {label(previous)}",
@@ -76,7 +78,7 @@ def format_comparison(previous: GradeReport | None, current: GradeReport) -> str
         new = current.phase(pid)
         lines.append("")
         lines.append(
-            f"{pid.capitalize():<32}{_cell(previous, old.score if old else None, w)}"
+            f"{section_label(pid):<32}{_cell(previous, old.score if old else None, w)}"
             f"{_cell(current, new.score if new else None, w)}{_delta(old.score if old else None, new.score if new else None)}"
         )
         crit_ids = [c.id for c in (new.criteria if new else [])] or [

@@ -32,6 +32,13 @@ class Phase(StrEnum):
 
 
 PHASES: tuple[Phase, ...] = tuple(Phase)
+
+_SECTION_LABELS = {"overall": "Cross-cutting", "framing": "Framing", "answer": "Answer"}
+
+
+def section_label(section_id: str) -> str:
+    """How a rubric section is named to the user: phases by name, `overall` as Cross-cutting."""
+    return _SECTION_LABELS.get(section_id, section_id.replace("-", " ").capitalize())
 LEVELS: tuple[Level, ...] = tuple(Level)
 
 

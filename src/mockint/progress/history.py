@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from mockint.content.models import section_label
 from mockint.progress.listing import query
 
 if TYPE_CHECKING:
@@ -141,7 +142,7 @@ def trends(
             DimensionTrend(
                 id=p,
                 section=p,
-                label="Cross-cutting" if p == "overall" else p.capitalize(),
+                label=section_label(p),
                 points=pts,
             )
             for p, pts in phases.items()

@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from mockint.content.models import PHASES
 from mockint.errors import NotFoundError, StoreError
 from mockint.grading.report import GradeReport, SessionRef
 from mockint.interview.transcript import Exchange, PhaseTranscript, Transcript
@@ -289,10 +290,12 @@ class Store:
         record = self.get_session(session_id)
         answers = self.answers(record.id)
         events = self.events(record.id)
-        order = list(record.budgets) or list(answers)
+        order = list(record.budgets)
         for phase in answers:
             if phase not in order:
                 order.append(phase)
+        canonical = [p.value for p in PHASES]
+        order.sort(key=lambda p: canonical.index(p) if p in canonical else len(canonical))
         phases: dict[str, PhaseTranscript] = {
             p: PhaseTranscript(phase=p, answer=answers.get(p, ""), budget_seconds=record.budgets.get(p))
             for p in order
