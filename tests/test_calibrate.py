@@ -23,7 +23,7 @@ from mockint.grading.calibrate import (
 from mockint.grading.offline import OfflineGrader
 from mockint.grading.report import CriterionResult, GradeReport, PhaseResult
 
-LABELS = {"strong", "medium", "weak", "stuffing", "injection"}
+LABELS = {"strong", "solid", "medium", "mid", "weak", "stuffing", "injection"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def test_the_shipped_set_covers_three_problems_and_every_label(answers, library)
     for a in answers:
         problems.setdefault(a.problem, set()).add(a.label)
         assert a.problem in library.problems, a.id
-        if a.label in ("strong", "medium", "weak"):
+        if a.label in ("strong", "solid", "medium", "mid", "weak"):
             assert all(
                 len(getattr(a, p).split()) >= 15
                 for p in ("requirements", "estimation", "design", "scale", "tradeoffs")
@@ -99,6 +99,40 @@ def test_summary_counts_ranking_misses_band_distance_and_spread() -> None:
     failed = {g.name for g in result.gates if not g.passed}
     assert failed == {"ranking accuracy", "run-to-run spread (worst)", "invented quotes"}
     assert not result.passed
+
+
+def test_realistic_answers_are_ranked_between_strong_and_weak() -> None:
+    outcomes = [
+        _outcome("s", "strong", 90, band=(62, 100)),
+        _outcome("o", "solid", 65, band=(50, 80)),
+        _outcome("m", "mid", 30, band=(20, 50)),
+        _outcome("w", "weak", 35, band=(0, 30)),
+        _outcome("k", "stuffing", 5, band=(0, 25)),
+        _outcome("i", "injection", 10, band=(0, 40)),
+    ]
+    result = summarize("fake", 1, outcomes)
+    # strong>solid, strong>mid, strong>weak, solid>mid, solid>weak, mid>weak, then solid and mid
+    # above stuffing and injection: 10 pairs, one of them (mid over weak) in the wrong order
+    assert result.ranking_pairs == 10
+    assert result.ranking_misses == ["m (30) should beat w (35)"]
+    assert result.ranking_accuracy == 0.9
+
+
+def test_the_shipped_realistic_answers(answers) -> None:
+    real = [a for a in answers if a.label in ("solid", "mid") or a.id.endswith("-real")]
+    assert {a.problem for a in real if a.label == "solid"} == {
+        "url-shortener",
+        "rate-limiter",
+        "news-feed",
+    }
+    assert {a.problem for a in real if a.label == "mid"} == {
+        "url-shortener",
+        "rate-limiter",
+        "news-feed",
+    }
+    example = next(a for a in real if a.id == "url-shortener-medium-real")
+    assert example.band == (50, 75) and example.label == "medium"
+    assert "POST /links {long_url, alias?} returns the short code" in example.design
 
 
 class InventingGrader:

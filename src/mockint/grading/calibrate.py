@@ -24,7 +24,7 @@ from mockint.grading.report import GradeReport
 from mockint.grading.text import normalize
 from mockint.interview.transcript import Transcript
 
-Label = Literal["strong", "medium", "weak", "stuffing", "injection"]
+Label = Literal["strong", "solid", "medium", "mid", "weak", "stuffing", "injection"]
 
 RANKED_PAIRS: tuple[tuple[Label, Label], ...] = (
     ("strong", "medium"),
@@ -32,6 +32,16 @@ RANKED_PAIRS: tuple[tuple[Label, Label], ...] = (
     ("medium", "weak"),
     ("medium", "stuffing"),
     ("medium", "injection"),
+    # realistic answers typed the way candidates type: solid senior and typical mid-level
+    ("strong", "solid"),
+    ("strong", "mid"),
+    ("solid", "mid"),
+    ("solid", "weak"),
+    ("mid", "weak"),
+    ("solid", "stuffing"),
+    ("mid", "stuffing"),
+    ("solid", "injection"),
+    ("mid", "injection"),
 )
 """(better, worse) label pairs whose order the grader must reproduce within a problem."""
 

@@ -67,6 +67,28 @@ _PER_WORD_RE = re.compile(
     r"(?<![a-z])(?:an?|each|every|per)\s+(s|sec|secs|second|minute|hour|day|week|month|year)\b"
 )
 _SLASH_PER_RE = re.compile(r"/\s*(s|sec|second|min|minute|hour|hr|day|week|month|year|yr)\b")
+_COMPOUND_RE = re.compile(
+    r"\b(fan|fail|look|hot|rate|key|write|read|round|time|back)"
+    r"(out|outs|over|overs|up|ups|spot|spots|limit|limits|limiter|limiters|limiting|space|through|"
+    r"trip|trips|stamp|stamps|end|ends|pressure)\b"
+)
+"""Closed compounds people also write open or hyphenated: 'fanout' reads as 'fan out' (signals too)."""
+_COMPOUND_WORDS = frozenset(
+    {
+        "fanout",
+        "failover",
+        "lookup",
+        "hotspot",
+        "ratelimit",
+        "keyspace",
+        "writethrough",
+        "readthrough",
+        "roundtrip",
+        "timestamp",
+        "backend",
+        "backpressure",
+    }
+)
 _PERIODS = {
     "s": "second",
     "sec": "second",
@@ -94,7 +116,17 @@ def match_form(text: str) -> str:
     if "/" in out:
         out = _SLASH_PER_RE.sub(lambda m: " per " + _PERIODS.get(m.group(1), m.group(1)), out)
     out = _PER_WORD_RE.sub(lambda m: "per " + _PERIODS.get(m.group(1), m.group(1)), out)
+    if any(w in out for w in _COMPOUND_WORDS):
+        out = _COMPOUND_RE.sub(_split_compound, out)
     return out.strip()
+
+
+def _split_compound(m: re.Match[str]) -> str:
+    whole = m.group(0)
+    base = whole[:-1] if whole.endswith("s") and whole[:-1] in _COMPOUND_WORDS else whole
+    if base in _COMPOUND_WORDS or whole.startswith("ratelimit"):
+        return f"{m.group(1)} {m.group(2)}"
+    return whole
 
 
 # ------------------------------------------------------------------ stems
@@ -112,10 +144,18 @@ STOPWORDS = wordset(
 )
 
 
+_KEEP_FINAL_S = frozenset({"alias", "atlas", "bias", "canvas", "gas", "whereas"})
+"""Singular words ending in -as whose final s is not a plural ('alias' and 'aliases' meet at 'alias')."""
+
+
 @lru_cache(maxsize=32768)
 def stem(word: str) -> str:
     """A crude suffix stripper so 'leased', 'leases' and 'lease' compare equal; numbers stay as they are."""
     if word[0].isdigit():
+        return word
+    if word.endswith("ases") and word[:-2] in _KEEP_FINAL_S:
+        return word[:-2]
+    if word in _KEEP_FINAL_S:
         return word
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
