@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import problem_toml
 
+from factories import problem_toml
 from mockint import __version__
 from mockint.cli import main
 
@@ -96,7 +96,7 @@ def test_validate_reports_a_broken_file(capsys: pytest.CaptureFixture[str], tmp_
     bad.write_text(problem_toml("bad-one").replace('difficulty = "easy"', 'difficulty = "impossible"'), encoding="utf-8")
     good = tmp_path / "good.toml"
     good.write_text(problem_toml("good-one"), encoding="utf-8")
-    code, out, err = run(capsys, "validate", str(bad), str(good))
+    code, _out, err = run(capsys, "validate", str(bad), str(good))
     assert code == 2
     assert f"{bad}: field 'difficulty'" in err and "impossible" in err
     assert "1 problems" in err  # the good file still validated
