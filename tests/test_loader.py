@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from factories import problem_toml, write_content_root
-
 from mockint.content.loader import load_library, load_prompt_file
 from mockint.content.models import PHASES, PromptTemplate
 

@@ -57,11 +57,16 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"mockint {__version__}")
         return 0
-    parser = build_parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
-        return int(exc.code or 0)
+    if argv:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
+            return int(exc.code or 0)
+    else:  # plain `mockint` opens the app: building the parser would only delay its first frame
+        from types import SimpleNamespace
+
+        args = SimpleNamespace(command=None)
     from mockint.errors import MockintError
 
     try:
