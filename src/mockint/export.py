@@ -17,6 +17,7 @@ from mockint.config import Level
 from mockint.content.models import section_label
 from mockint.errors import UsageError
 from mockint.grading.report import GradeReport
+from mockint.store.db import insert_grade
 from mockint.store.records import EventRecord, SessionRecord
 
 if TYPE_CHECKING:
@@ -135,14 +136,7 @@ def session_export(store: Store, session_id: str) -> dict[str, Any]:
         "session": row,
         "answers": store.answers(record.id),
         "events": [
-            {
-                "at": e.at,
-                "elapsed_s": e.elapsed_s,
-                "phase": e.phase,
-                "kind": e.kind,
-                "text": e.text,
-                "data": e.data,
-            }
+            e.model_dump(exclude={"id", "session_id"})
             for e in store.events(record.id)
         ],
         "drill": {k: v for k, v in drill.items() if k != "session_id"} if drill else None,
@@ -281,41 +275,7 @@ def _insert_session(store: Store, item: ExportedSession) -> None:
                 else None
             }
         )
-        cur = conn.execute(
-            "INSERT INTO grades(session_id, created_at, grader, level, status, overall, verdict, prompt_hash, report_json) "
-            "VALUES(?,?,?,?,?,?,?,?,?)",
-            (
-                s.id,
-                created,
-                report.grader,
-                report.level.value,
-                report.status,
-                report.overall,
-                report.verdict,
-                report.prompt_hash,
-                report.model_dump_json(),
-            ),
-        )
-        grade_id = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT INTO criterion_scores(grade_id, session_id, phase, criterion_id, score, expected, evidence_json, "
-            "missing, advice) VALUES(?,?,?,?,?,?,?,?,?)",
-            [
-                (
-                    grade_id,
-                    s.id,
-                    p.phase,
-                    c.id,
-                    c.score,
-                    c.expected,
-                    json.dumps(c.evidence),
-                    c.missing,
-                    c.advice,
-                )
-                for p in report.phases
-                for c in p.criteria
-            ],
-        )
+        insert_grade(conn, s.id, report, created)
 
 
 def import_json(

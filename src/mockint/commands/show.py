@@ -28,14 +28,7 @@ def session_document(store: Any, session_id: str) -> dict[str, Any]:
         "session": record.model_dump(mode="json"),
         "transcript": store.transcript(record.id).model_dump(mode="json")["phases"],
         "timeline": [
-            {
-                "at": e.at,
-                "elapsed_s": e.elapsed_s,
-                "phase": e.phase,
-                "kind": e.kind,
-                "text": e.text,
-                "data": e.data,
-            }
+            e.model_dump(exclude={"id", "session_id"})
             for e in store.events(record.id)
         ],
         "drill": store.drill(record.id),

@@ -75,6 +75,36 @@ def migrate(conn: sqlite3.Connection, path: Path | str = "database") -> int:
     return target
 
 
+def insert_grade(conn: sqlite3.Connection, session_id: str, report: GradeReport, created_at: str) -> int:
+    """Write one grade row and its criterion rows inside the caller's transaction; return its id."""
+    cur = conn.execute(
+        "INSERT INTO grades(session_id, created_at, grader, level, status, overall, verdict, prompt_hash, report_json) "
+        "VALUES(?,?,?,?,?,?,?,?,?)",
+        (
+            session_id,
+            created_at,
+            report.grader,
+            report.level.value,
+            report.status,
+            report.overall,
+            report.verdict,
+            report.prompt_hash,
+            report.model_dump_json(),
+        ),
+    )
+    grade_id = int(cur.lastrowid or 0)
+    conn.executemany(
+        "INSERT INTO criterion_scores(grade_id, session_id, phase, criterion_id, score, expected, evidence_json, missing, advice) "
+        "VALUES(?,?,?,?,?,?,?,?,?)",
+        [
+            (grade_id, session_id, phase.phase, c.id, c.score, c.expected, json.dumps(c.evidence), c.missing, c.advice)
+            for phase in report.phases
+            for c in phase.criteria
+        ],
+    )
+    return grade_id
+
+
 class Store:
     """All reads and writes of sessions, answers, events and grades; safe to share across threads."""
 
@@ -322,42 +352,7 @@ class Store:
         created = now_iso()
         report = report.model_copy(update={"session": SessionRef(id=session_id, saved_at=datetime.fromisoformat(created))})
         with self._lock, self.conn:
-            cur = self.conn.execute(
-                "INSERT INTO grades(session_id, created_at, grader, level, status, overall, verdict, prompt_hash, report_json) "
-                "VALUES(?,?,?,?,?,?,?,?,?)",
-                (
-                    session_id,
-                    created,
-                    report.grader,
-                    report.level.value,
-                    report.status,
-                    report.overall,
-                    report.verdict,
-                    report.prompt_hash,
-                    report.model_dump_json(),
-                ),
-            )
-            grade_id = int(cur.lastrowid or 0)
-            rows = [
-                (
-                    grade_id,
-                    session_id,
-                    phase.phase,
-                    c.id,
-                    c.score,
-                    c.expected,
-                    json.dumps(c.evidence),
-                    c.missing,
-                    c.advice,
-                )
-                for phase in report.phases
-                for c in phase.criteria
-            ]
-            self.conn.executemany(
-                "INSERT INTO criterion_scores(grade_id, session_id, phase, criterion_id, score, expected, evidence_json, missing, advice) "
-                "VALUES(?,?,?,?,?,?,?,?,?)",
-                rows,
-            )
+            grade_id = insert_grade(self.conn, session_id, report, created)
             self.conn.execute(
                 "UPDATE sessions SET status=?, grader=?, overall=?, verdict=?, updated_at=? WHERE id=?",
                 (report.status, report.grader, report.overall, report.verdict, created, session_id),
