@@ -22,7 +22,7 @@ def criterion_toml(section: str, cid: str) -> str:
     return f"""
 [[sections.criteria]]
 id = "{cid}"
-name = "{cid.replace('-', ' ').title()}"
+name = "{cid.replace("-", " ").title()}"
 description = "What {cid} looks like."
 weight = 2
 anchors = ["missing", "partial", "solid", "exceptional"]
@@ -56,7 +56,9 @@ targets = ["{phase}-one"]
 """
 
 
-def problem_toml(problem_id: str = "tiny-service", title: str = "Tiny service", tags: str = '["caching"]') -> str:
+def problem_toml(
+    problem_id: str = "tiny-service", title: str = "Tiny service", tags: str = '["caching"]'
+) -> str:
     head = f'''id = "{problem_id}"
 title = "{title}"
 difficulty = "easy"

@@ -72,10 +72,14 @@ def test_problems_show_unknown_id(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 2 and out == "" and "no problem with id 'no-such-problem'" in err
 
 
-def test_user_problem_appears_in_listing(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
+def test_user_problem_appears_in_listing(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
     (isolated_home / "problems").mkdir()
     (isolated_home / "problems" / "mine.toml").write_text(
-        problem_toml("my-side-project", "My side project").replace('tags = ["caching"]', 'tags = ["caching"]'),
+        problem_toml("my-side-project", "My side project").replace(
+            'tags = ["caching"]', 'tags = ["caching"]'
+        ),
         encoding="utf-8",
     )
     # the factory uses generic criterion ids that exist in the real rubric too
@@ -93,7 +97,10 @@ def test_validate_builtin_content_passes(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_validate_reports_a_broken_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text(problem_toml("bad-one").replace('difficulty = "easy"', 'difficulty = "impossible"'), encoding="utf-8")
+    bad.write_text(
+        problem_toml("bad-one").replace('difficulty = "easy"', 'difficulty = "impossible"'),
+        encoding="utf-8",
+    )
     good = tmp_path / "good.toml"
     good.write_text(problem_toml("good-one"), encoding="utf-8")
     code, _out, err = run(capsys, "validate", str(bad), str(good))
@@ -107,7 +114,9 @@ def test_validate_missing_path(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert code == 2 and "no such file" in err
 
 
-def test_bad_config_is_reported_with_exit_2(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
+def test_bad_config_is_reported_with_exit_2(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
     (isolated_home / "config.toml").write_text('grader = "psychic"\n')
     code, _, err = run(capsys, "mock", "--problem", "url-shortener")
     assert code == 2
@@ -124,7 +133,9 @@ def test_mock_bad_minutes_is_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert code == 2 and "--minutes" in err
 
 
-def test_corrupt_database_exits_2_and_is_kept(capsys: pytest.CaptureFixture[str], isolated_home: Path) -> None:
+def test_corrupt_database_exits_2_and_is_kept(
+    capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
     db = isolated_home / "mockint.db"
     db.write_bytes(b"garbage" * 100)
     code, _, err = run(capsys, "history")

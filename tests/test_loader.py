@@ -42,7 +42,9 @@ def test_missing_field_names_file_and_field(tmp_path: Path) -> None:
 
 
 def test_wrong_type_names_the_nested_field(tmp_path: Path) -> None:
-    text = problem_toml().replace("weight = 2\ncriterion = \"bottlenecks\"", 'weight = "heavy"\ncriterion = "bottlenecks"')
+    text = problem_toml().replace(
+        'weight = 2\ncriterion = "bottlenecks"', 'weight = "heavy"\ncriterion = "bottlenecks"'
+    )
     lib = load_library([write_content_root(tmp_path, {"p.toml": text})])
     [issue] = lib.errors
     assert issue.field == "scale.points.0.weight"
@@ -129,8 +131,14 @@ def test_user_problem_overrides_builtin_with_notice(tmp_path: Path) -> None:
 
 def test_broken_rubric_is_reported_by_field(tmp_path: Path) -> None:
     root = write_content_root(tmp_path)
-    text = (root / "rubrics" / "system-design.toml").read_text().replace(
-        'anchors = ["missing", "partial", "solid", "exceptional"]', 'anchors = ["missing", "partial"]', 1
+    text = (
+        (root / "rubrics" / "system-design.toml")
+        .read_text()
+        .replace(
+            'anchors = ["missing", "partial", "solid", "exceptional"]',
+            'anchors = ["missing", "partial"]',
+            1,
+        )
     )
     (root / "rubrics" / "system-design.toml").write_text(text)
     lib = load_library([root])

@@ -19,7 +19,9 @@ def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
         [sys.executable, "-m", "hatchling", "build", "-t", "wheel", "-d", str(out)],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     [wheel] = out.glob("mockint-*.whl")
     target = tmp_path_factory.mktemp("site")
@@ -44,7 +46,14 @@ def test_installed_package_finds_its_content(installed_wheel: Path, tmp_path: Pa
         "print(json.dumps({'file': mockint.__file__, 'root': str(L.builtin_root()),"
         " 'problems': len(lib.problems), 'errors': [str(i) for i in lib.errors]}))"
     )
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     info = json.loads(done.stdout)
     assert info["file"].startswith(str(installed_wheel))
     assert info["root"].startswith(str(installed_wheel))

@@ -33,7 +33,13 @@ def make_report(score: int = 3) -> GradeReport:
                 phase="design",
                 score=66.7,
                 criteria=[
-                    CriterionResult(id="api-design", score=score, evidence=["POST /links returns the code"], missing="", advice="Name the status codes."),
+                    CriterionResult(
+                        id="api-design",
+                        score=score,
+                        evidence=["POST /links returns the code"],
+                        missing="",
+                        advice="Name the status codes.",
+                    ),
                     CriterionResult(id="data-model", score=None, missing="Insufficient evidence"),
                 ],
             )
@@ -51,7 +57,14 @@ def test_new_database_is_wal_and_at_latest_version(tmp_path: Path) -> None:
 
 
 def test_session_round_trip(store: Store) -> None:
-    rec = store.create_session("mock", "senior", "url-shortener", "URL shortener", budgets={"requirements": 300.0}, options={"practice": True})
+    rec = store.create_session(
+        "mock",
+        "senior",
+        "url-shortener",
+        "URL shortener",
+        budgets={"requirements": 300.0},
+        options={"practice": True},
+    )
     got = store.get_session(rec.id)
     assert got.kind == "mock" and got.problem_id == "url-shortener" and got.status == "active"
     assert got.budgets == {"requirements": 300.0}
@@ -76,14 +89,30 @@ def test_answers_upsert_keeps_latest_text(store: Store) -> None:
     store.save_answer(rec.id, "requirements", "first draft")
     store.save_answer(rec.id, "requirements", "first draft, improved")
     store.save_answer(rec.id, "design", "boxes and arrows")
-    assert store.answers(rec.id) == {"requirements": "first draft, improved", "design": "boxes and arrows"}
+    assert store.answers(rec.id) == {
+        "requirements": "first draft, improved",
+        "design": "boxes and arrows",
+    }
 
 
 def test_exchanges_and_timings_rebuild_the_transcript(store: Store) -> None:
-    rec = store.create_session("mock", "senior", budgets={"requirements": 300.0, "estimation": 300.0})
+    rec = store.create_session(
+        "mock", "senior", budgets={"requirements": 300.0, "estimation": 300.0}
+    )
     store.add_event(rec.id, "phase_start", "requirements", elapsed_s=0)
-    q = store.add_exchange(rec.id, "requirements", Exchange(kind="clarifying", question="How many users?", reply="About 100M a month.", asked_by="candidate"))
-    f = store.add_exchange(rec.id, "requirements", Exchange(kind="followup", question="Custom aliases?"))
+    q = store.add_exchange(
+        rec.id,
+        "requirements",
+        Exchange(
+            kind="clarifying",
+            question="How many users?",
+            reply="About 100M a month.",
+            asked_by="candidate",
+        ),
+    )
+    f = store.add_exchange(
+        rec.id, "requirements", Exchange(kind="followup", question="Custom aliases?")
+    )
     store.save_exchange_reply(f, "Yes, optional, checked for collisions.")
     store.save_answer(rec.id, "requirements", "Shorten and redirect.")
     store.add_event(rec.id, "phase_end", "requirements", elapsed_s=280)
@@ -107,7 +136,9 @@ def test_grade_round_trip_and_session_mirror(store: Store) -> None:
     assert back.phases[0].criteria[0].evidence == ["POST /links returns the code"]
     session = store.get_session(rec.id)
     assert session.status == "graded" and session.overall == 61.5 and session.grader == "offline"
-    rows = store.conn.execute("SELECT criterion_id, score FROM criterion_scores WHERE grade_id = ?", (grade_id,)).fetchall()
+    rows = store.conn.execute(
+        "SELECT criterion_id, score FROM criterion_scores WHERE grade_id = ?", (grade_id,)
+    ).fetchall()
     assert sorted(rows, key=str) == sorted([("api-design", 3), ("data-model", None)], key=str)
 
 
@@ -120,13 +151,21 @@ def test_grades_keep_history(store: Store) -> None:
 
 def test_pending_sessions_are_listed(store: Store) -> None:
     rec = store.create_session("mock", "senior")
-    store.save_grade(rec.id, GradeReport(grader="llm:m", level=Level.SENIOR, status="pending", pending_reason="timeout"))
+    store.save_grade(
+        rec.id,
+        GradeReport(grader="llm:m", level=Level.SENIOR, status="pending", pending_reason="timeout"),
+    )
     assert [s.id for s in store.pending()] == [rec.id]
     assert store.unfinished() == []
 
 
 def test_list_sessions_newest_first_with_paging(store: Store) -> None:
-    ids = [store.create_session("drill" if i % 2 else "mock", "mid", started_at=f"2026-01-0{i + 1}T00:00:00+00:00").id for i in range(5)]
+    ids = [
+        store.create_session(
+            "drill" if i % 2 else "mock", "mid", started_at=f"2026-01-0{i + 1}T00:00:00+00:00"
+        ).id
+        for i in range(5)
+    ]
     assert [s.id for s in store.list_sessions()] == ids[::-1]
     assert [s.id for s in store.list_sessions(limit=2, offset=1)] == ids[::-1][1:3]
     assert {s.kind for s in store.list_sessions(kind="drill")} == {"drill"}
@@ -142,7 +181,9 @@ def test_llm_calls_never_store_keys(store: Store) -> None:
 
 def test_drill_metrics_round_trip(store: Store) -> None:
     rec = store.create_session("drill", "staff")
-    store.save_drill(rec.id, "How do you approach any system design problem?", 120.0, words=240, wpm=130.0)
+    store.save_drill(
+        rec.id, "How do you approach any system design problem?", 120.0, words=240, wpm=130.0
+    )
     drill = store.drill(rec.id)
     assert drill is not None and drill["words"] == 240 and drill["limit_s"] == 120.0
 
@@ -185,7 +226,9 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     with Store(path):
         pass
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(latest_version() + 5),))
+    conn.execute(
+        "UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(latest_version() + 5),)
+    )
     conn.commit()
     conn.close()
     with pytest.raises(StoreError, match="newer mockint"):

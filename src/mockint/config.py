@@ -36,7 +36,9 @@ class PhaseMinutes(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    requirements: float = Field(5, gt=0, le=60, description="Clarify scope and non-functional requirements.")
+    requirements: float = Field(
+        5, gt=0, le=60, description="Clarify scope and non-functional requirements."
+    )
     estimation: float = Field(5, gt=0, le=60, description="Back-of-the-envelope numbers.")
     design: float = Field(20, gt=0, le=90, description="API, data model and high-level design.")
     scale: float = Field(10, gt=0, le=60, description="Bottlenecks, deep dives and failure modes.")
@@ -98,7 +100,11 @@ class Settings(BaseModel):
         if self.api_key_command:
             try:
                 done = subprocess.run(
-                    shlex.split(self.api_key_command), capture_output=True, text=True, timeout=20, check=False
+                    shlex.split(self.api_key_command),
+                    capture_output=True,
+                    text=True,
+                    timeout=20,
+                    check=False,
                 )
             except (OSError, subprocess.TimeoutExpired) as exc:
                 raise ConfigError(f"api_key_command failed to run: {exc}") from None
@@ -109,7 +115,9 @@ class Settings(BaseModel):
 
     def llm_configured(self) -> bool:
         """True when an endpoint is configured: an API key, a key command or a base URL."""
-        return bool(os.environ.get("OPENAI_API_KEY", "").strip() or self.api_key_command or self.base_url)
+        return bool(
+            os.environ.get("OPENAI_API_KEY", "").strip() or self.api_key_command or self.base_url
+        )
 
     def effective_grader(self) -> Literal["llm", "offline"]:
         """Resolve `auto` into the grader that will actually run."""
@@ -203,5 +211,9 @@ def load_settings(paths: Paths | None = None, env: dict[str, str] | None = None)
         return Settings.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(_describe_error(e) for e in exc.errors())
-        where = source if not overridden else f"{source} (with {', '.join(overridden)} from the environment)"
+        where = (
+            source
+            if not overridden
+            else f"{source} (with {', '.join(overridden)} from the environment)"
+        )
         raise ConfigError(f"{where}: {problems}") from None

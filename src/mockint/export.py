@@ -135,10 +135,7 @@ def session_export(store: Store, session_id: str) -> dict[str, Any]:
     return {
         "session": row,
         "answers": store.answers(record.id),
-        "events": [
-            e.model_dump(exclude={"id", "session_id"})
-            for e in store.events(record.id)
-        ],
+        "events": [e.model_dump(exclude={"id", "session_id"}) for e in store.events(record.id)],
         "drill": {k: v for k, v in drill.items() if k != "session_id"} if drill else None,
         "grades": [g.model_dump(mode="json") for g in store.grades(record.id)],
     }

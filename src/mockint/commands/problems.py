@@ -7,9 +7,18 @@ from typing import Any
 
 
 def add_parser(sub: Any, name: str) -> None:
-    p = sub.add_parser(name, help="list problems; 'problems show ID' for one", description="List the interview problems.")
+    p = sub.add_parser(
+        name,
+        help="list problems; 'problems show ID' for one",
+        description="List the interview problems.",
+    )
     p.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    p.add_argument("--tag", action="append", default=[], help="only problems with this concept tag (repeatable)")
+    p.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        help="only problems with this concept tag (repeatable)",
+    )
     p.add_argument("--difficulty", choices=["easy", "medium", "hard"], help="only this difficulty")
     p.set_defaults(run=run_list)
     inner = p.add_subparsers(dest="problems_command", metavar="show")
@@ -37,11 +46,14 @@ def run_list(args: argparse.Namespace) -> int:
     lib = Context().library
     unknown = [t for t in args.tag if lib.concepts and t not in lib.concepts]
     if unknown:
-        raise UsageError(f"unknown tag {', '.join(unknown)}; known tags: {', '.join(sorted(lib.concepts))}")
+        raise UsageError(
+            f"unknown tag {', '.join(unknown)}; known tags: {', '.join(sorted(lib.concepts))}"
+        )
     problems = [
         p
         for p in lib.problems.values()
-        if all(t in p.tags for t in args.tag) and (args.difficulty is None or p.difficulty.value == args.difficulty)
+        if all(t in p.tags for t in args.tag)
+        and (args.difficulty is None or p.difficulty.value == args.difficulty)
     ]
     problems.sort(key=lambda p: (["easy", "medium", "hard"].index(p.difficulty.value), p.id))
     if args.json:
@@ -70,7 +82,9 @@ def run_show(args: argparse.Namespace) -> int:
     if problem.out_of_scope:
         print("\nOut of scope: " + "; ".join(problem.out_of_scope))
     for phase, content in problem.phases():
-        print(f"\n## {phase.title}: {len(content.points)} reference points, {len(content.probes)} probes")
+        print(
+            f"\n## {phase.title}: {len(content.points)} reference points, {len(content.probes)} probes"
+        )
         for point in content.points:
             print(f"  - {point.text}")
     print("\nStaff: " + problem.level_notes.staff)

@@ -27,10 +27,7 @@ def session_document(store: Any, session_id: str) -> dict[str, Any]:
     return {
         "session": record.model_dump(mode="json"),
         "transcript": store.transcript(record.id).model_dump(mode="json")["phases"],
-        "timeline": [
-            e.model_dump(exclude={"id", "session_id"})
-            for e in store.events(record.id)
-        ],
+        "timeline": [e.model_dump(exclude={"id", "session_id"}) for e in store.events(record.id)],
         "drill": store.drill(record.id),
         "grade": latest.model_dump(mode="json") if latest else None,
         "grades": [

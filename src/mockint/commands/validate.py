@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
         for path in args.paths:
             if not path.exists():
                 raise UsageError(f"{path}: no such file or folder")
-            if path.is_dir() and any((path / d).is_dir() for d in ("problems", "rubrics", "prompts")):
+            if path.is_dir() and any(
+                (path / d).is_dir() for d in ("problems", "rubrics", "prompts")
+            ):
                 roots.append(path)
             elif path.is_dir():
                 problem_files.extend(sorted(path.glob("*.toml")))
@@ -66,13 +68,19 @@ def run(args: argparse.Namespace) -> int:
                 problem_files.append(path)
             else:
                 issues.append(ContentIssue(path, "not a content file (expected .toml or .md)"))
-        lib = load_library(roots=roots or [builtin_root()], extra_problem_files=problem_files, include_problems=bool(roots))
+        lib = load_library(
+            roots=roots or [builtin_root()],
+            extra_problem_files=problem_files,
+            include_problems=bool(roots),
+        )
         checked = {p.resolve() for p in problem_files}
         if roots:
             issues.extend(lib.issues)
         else:
             issues.extend(i for i in lib.issues if i.path.resolve() in checked)
-        n_problems = sum(1 for p in lib.problems.values() if p.source and p.source.resolve() in checked)
+        n_problems = sum(
+            1 for p in lib.problems.values() if p.source and p.source.resolve() in checked
+        )
         if roots:
             n_problems, n_rubrics, n_prompts = len(lib.problems), len(lib.rubrics), len(lib.prompts)
         counts = f"{n_problems} problems, {n_rubrics} rubrics, {n_prompts} prompts"

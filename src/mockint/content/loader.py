@@ -82,7 +82,11 @@ class Library:
             return self.problems[problem_id]
         except KeyError:
             near = [p for p in self.problems if problem_id.lower() in p]
-            hint = f"; did you mean {', '.join(near[:3])}?" if near else "; run 'mockint problems' for the list"
+            hint = (
+                f"; did you mean {', '.join(near[:3])}?"
+                if near
+                else "; run 'mockint problems' for the list"
+            )
             raise NotFoundError(f"no problem with id '{problem_id}'{hint}") from None
 
     def rubric(self, rubric_id: str) -> Rubric:
@@ -136,7 +140,9 @@ def _read_toml(path: Path, issues: list[ContentIssue]) -> dict[str, Any] | None:
     return None
 
 
-def _validate(model: type[M], data: Any, path: Path, issues: list[ContentIssue], prefix: str = "") -> M | None:
+def _validate(
+    model: type[M], data: Any, path: Path, issues: list[ContentIssue], prefix: str = ""
+) -> M | None:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -187,10 +193,16 @@ def load_prompt_file(path: Path, issues: list[ContentIssue]) -> PromptTemplate |
         missing = sorted(required - template.placeholders)
         unknown = sorted(template.placeholders - required)
         if missing:
-            issues.append(ContentIssue(path, f"placeholder ${', $'.join(missing)} is required but missing"))
+            issues.append(
+                ContentIssue(path, f"placeholder ${', $'.join(missing)} is required but missing")
+            )
             return None
         if unknown:
-            issues.append(ContentIssue(path, f"unknown placeholder ${', $'.join(unknown)}; expected {sorted(required)}"))
+            issues.append(
+                ContentIssue(
+                    path, f"unknown placeholder ${', $'.join(unknown)}; expected {sorted(required)}"
+                )
+            )
             return None
     return template
 
@@ -220,7 +232,13 @@ def _check_problem(problem: Problem, lib: Library, path: Path) -> list[ContentIs
     if rubric is None:
         found.append(ContentIssue(path, f"rubric '{problem.rubric}' is not defined", "rubric"))
     elif rubric.kind != "mock":
-        found.append(ContentIssue(path, f"rubric '{problem.rubric}' is a {rubric.kind} rubric, not a mock rubric", "rubric"))
+        found.append(
+            ContentIssue(
+                path,
+                f"rubric '{problem.rubric}' is a {rubric.kind} rubric, not a mock rubric",
+                "rubric",
+            )
+        )
     else:
         for phase in PHASES:
             section = rubric.section(phase.value)
@@ -238,7 +256,9 @@ def _check_problem(problem: Problem, lib: Library, path: Path) -> list[ContentIs
     if lib.concepts:
         for i, tag in enumerate(problem.tags):
             if tag not in lib.concepts:
-                found.append(ContentIssue(path, f"tag '{tag}' is not in the concept index", f"tags.{i}"))
+                found.append(
+                    ContentIssue(path, f"tag '{tag}' is not in the concept index", f"tags.{i}")
+                )
     return found
 
 
@@ -263,7 +283,13 @@ def load_library(
             if rubric is None:
                 continue
             if rubric.id in lib.rubrics:
-                issues.append(ContentIssue(path, f"duplicate rubric id '{rubric.id}' (also in {lib.rubrics[rubric.id].source})", "id"))
+                issues.append(
+                    ContentIssue(
+                        path,
+                        f"duplicate rubric id '{rubric.id}' (also in {lib.rubrics[rubric.id].source})",
+                        "id",
+                    )
+                )
                 continue
             lib.rubrics[rubric.id] = rubric
         prompt_dir = root / "prompts"
@@ -275,17 +301,29 @@ def load_library(
         ref = root / "reference"
         for concept in _load_list(ref / "concepts.toml", "concepts", Concept, issues):
             if concept.id in lib.concepts:
-                issues.append(ContentIssue(ref / "concepts.toml", f"duplicate concept id '{concept.id}'", "concepts"))
+                issues.append(
+                    ContentIssue(
+                        ref / "concepts.toml", f"duplicate concept id '{concept.id}'", "concepts"
+                    )
+                )
             lib.concepts[concept.id] = concept
         lib.numbers.extend(_load_list(ref / "numbers.toml", "sections", NumberSection, issues))
-        lib.own_system.extend(_load_list(ref / "own-system.toml", "questions", OwnSystemQuestion, issues))
+        lib.own_system.extend(
+            _load_list(ref / "own-system.toml", "questions", OwnSystemQuestion, issues)
+        )
         lib.framing.extend(_load_list(ref / "framing.toml", "prompts", FramingPrompt, issues))
         if include_problems:
             problem_files.extend((p, "builtin") for p in _toml_files(root / "problems"))
     for concept in lib.concepts.values():
         for rel in concept.related:
             if rel not in lib.concepts:
-                issues.append(ContentIssue(Path("reference/concepts.toml"), f"concept '{concept.id}' relates to unknown concept '{rel}'", "related"))
+                issues.append(
+                    ContentIssue(
+                        Path("reference/concepts.toml"),
+                        f"concept '{concept.id}' relates to unknown concept '{rel}'",
+                        "related",
+                    )
+                )
     if user_problems_dir is not None:
         problem_files.extend((p, "user") for p in _toml_files(user_problems_dir))
     problem_files.extend((Path(p), "user") for p in extra_problem_files)
@@ -302,9 +340,19 @@ def load_library(
         previous = lib.problems.get(problem.id)
         if previous is not None:
             if origin == "user" and previous.origin == "builtin":
-                issues.append(ContentIssue(path, f"replaces the built-in problem '{problem.id}'", "id", "notice"))
+                issues.append(
+                    ContentIssue(
+                        path, f"replaces the built-in problem '{problem.id}'", "id", "notice"
+                    )
+                )
             else:
-                issues.append(ContentIssue(path, f"duplicate problem id '{problem.id}' (also in {previous.source}); skipped", "id"))
+                issues.append(
+                    ContentIssue(
+                        path,
+                        f"duplicate problem id '{problem.id}' (also in {previous.source}); skipped",
+                        "id",
+                    )
+                )
                 continue
         lib.problems[problem.id] = problem
     return lib

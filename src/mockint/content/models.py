@@ -39,6 +39,8 @@ _SECTION_LABELS = {"overall": "Cross-cutting", "framing": "Framing", "answer": "
 def section_label(section_id: str) -> str:
     """How a rubric section is named to the user: phases by name, `overall` as Cross-cutting."""
     return _SECTION_LABELS.get(section_id, section_id.replace("-", " ").capitalize())
+
+
 LEVELS: tuple[Level, ...] = tuple(Level)
 
 
@@ -246,7 +248,9 @@ class Rubric(ContentModel):
         if self.kind == "mock":
             missing = [p.value for p in PHASES if p.value not in ids]
             if missing:
-                raise ValueError(f"a mock rubric needs a section per phase; missing {', '.join(missing)}")
+                raise ValueError(
+                    f"a mock rubric needs a section per phase; missing {', '.join(missing)}"
+                )
         crit_ids = [c.id for s in self.sections for c in s.criteria]
         dupes = sorted({c for c in crit_ids if crit_ids.count(c) > 1})
         if dupes:

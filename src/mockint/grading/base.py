@@ -44,6 +44,8 @@ class Grader(Protocol):
         """'offline' or 'llm:<model>'."""
         ...
 
-    async def grade(self, request: GradeRequest, progress: ProgressCallback | None = None) -> GradeReport:
+    async def grade(
+        self, request: GradeRequest, progress: ProgressCallback | None = None
+    ) -> GradeReport:
         """Grade every section the rubric and transcript share; never invent a score."""
         ...

@@ -75,7 +75,9 @@ def finalize(report: GradeReport, rubric: Rubric) -> GradeReport:
         update={
             "phases": phases,
             "overall": overall,
-            "verdict": verdict(rubric, report.level, overall) if report.status == "graded" else "Pending: grading did not finish",
+            "verdict": verdict(rubric, report.level, overall)
+            if report.status == "graded"
+            else "Pending: grading did not finish",
             "rubric": rubric.id,
         }
     )

@@ -124,7 +124,9 @@ def recommend(store: Store, library: Library, now: datetime | None = None) -> Re
         pool.sort(key=lambda p: (_DIFFICULTY_ORDER.get(p.difficulty.value, 9), p.id))
         best = pool[0]
         article = "an" if best.difficulty.value[0] in "aeiou" else "a"
-        reason = f"No mocks yet: start with {best.title}, {article} {best.difficulty.value} problem."
+        reason = (
+            f"No mocks yet: start with {best.title}, {article} {best.difficulty.value} problem."
+        )
     else:
         pool.sort(key=lambda p: (_freshness(p.id, practised), p.id))
         best = pool[0]

@@ -47,7 +47,9 @@ def _check_file(path: Path) -> None:
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
-    row = conn.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
+    row = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+    ).fetchone()
     if row is None:
         return 0
     value = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -75,7 +77,9 @@ def migrate(conn: sqlite3.Connection, path: Path | str = "database") -> int:
     return target
 
 
-def insert_grade(conn: sqlite3.Connection, session_id: str, report: GradeReport, created_at: str) -> int:
+def insert_grade(
+    conn: sqlite3.Connection, session_id: str, report: GradeReport, created_at: str
+) -> int:
     """Write one grade row and its criterion rows inside the caller's transaction; return its id."""
     cur = conn.execute(
         "INSERT INTO grades(session_id, created_at, grader, level, status, overall, verdict, prompt_hash, report_json) "
@@ -97,7 +101,17 @@ def insert_grade(conn: sqlite3.Connection, session_id: str, report: GradeReport,
         "INSERT INTO criterion_scores(grade_id, session_id, phase, criterion_id, score, expected, evidence_json, missing, advice) "
         "VALUES(?,?,?,?,?,?,?,?,?)",
         [
-            (grade_id, session_id, phase.phase, c.id, c.score, c.expected, json.dumps(c.evidence), c.missing, c.advice)
+            (
+                grade_id,
+                session_id,
+                phase.phase,
+                c.id,
+                c.score,
+                c.expected,
+                json.dumps(c.evidence),
+                c.missing,
+                c.advice,
+            )
             for phase in report.phases
             for c in phase.criteria
         ],
@@ -122,7 +136,9 @@ class Store:
                 conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{path}: cannot be opened as a database ({exc}); it was left untouched.") from None
+            raise StoreError(
+                f"{path}: cannot be opened as a database ({exc}); it was left untouched."
+            ) from None
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         try:
@@ -189,7 +205,9 @@ class Store:
             return ids[0]
         if not ids or not session:
             raise NotFoundError(f"no session '{session}'; run 'mockint history' to list them")
-        raise NotFoundError(f"session id '{session}' is ambiguous ({', '.join(ids)}, ...); give more characters")
+        raise NotFoundError(
+            f"session id '{session}' is ambiguous ({', '.join(ids)}, ...); give more characters"
+        )
 
     def get_session(self, session: str) -> SessionRecord:
         sid = self.resolve_id(session)
@@ -259,7 +277,9 @@ class Store:
 
     def answers(self, session_id: str) -> dict[str, str]:
         with self._lock:
-            rows = self.conn.execute("SELECT phase, text FROM answers WHERE session_id = ?", (session_id,)).fetchall()
+            rows = self.conn.execute(
+                "SELECT phase, text FROM answers WHERE session_id = ?", (session_id,)
+            ).fetchall()
         return {phase: text for phase, text in rows}
 
     def add_event(
@@ -278,7 +298,9 @@ class Store:
             )
             return int(cur.lastrowid or 0)
 
-    def update_event(self, event_id: int, text: str | None = None, data: dict[str, Any] | None = None) -> None:
+    def update_event(
+        self, event_id: int, text: str | None = None, data: dict[str, Any] | None = None
+    ) -> None:
         sets, params = [], []
         if text is not None:
             sets.append("text = ?")
@@ -289,7 +311,9 @@ class Store:
         if not sets:
             return
         with self._lock, self.conn:
-            self.conn.execute(f"UPDATE events SET {', '.join(sets)} WHERE id = ?", (*params, event_id))
+            self.conn.execute(
+                f"UPDATE events SET {', '.join(sets)} WHERE id = ?", (*params, event_id)
+            )
 
     def events(self, session_id: str, kind: str | None = None) -> list[EventRecord]:
         sql = "SELECT * FROM events WHERE session_id = ?"
@@ -300,15 +324,24 @@ class Store:
         with self._lock:
             return [EventRecord.from_row(r) for r in self.db.query(sql + " ORDER BY id", params)]
 
-    def add_exchange(self, session_id: str, phase: str, exchange: Exchange, elapsed_s: float | None = None) -> int:
+    def add_exchange(
+        self, session_id: str, phase: str, exchange: Exchange, elapsed_s: float | None = None
+    ) -> int:
         """Store a clarifying question or follow-up; the reply can be updated as it is typed."""
         return self.add_event(
-            session_id, "exchange", phase, exchange.question, elapsed_s, exchange.model_dump(mode="json")
+            session_id,
+            "exchange",
+            phase,
+            exchange.question,
+            elapsed_s,
+            exchange.model_dump(mode="json"),
         )
 
     def save_exchange_reply(self, event_id: int, reply: str) -> None:
         with self._lock:
-            row = self.conn.execute("SELECT data_json FROM events WHERE id = ?", (event_id,)).fetchone()
+            row = self.conn.execute(
+                "SELECT data_json FROM events WHERE id = ?", (event_id,)
+            ).fetchone()
         if row is None:
             raise NotFoundError(f"no exchange event {event_id}")
         data = json.loads(row[0])
@@ -327,7 +360,9 @@ class Store:
         canonical = [p.value for p in PHASES]
         order.sort(key=lambda p: canonical.index(p) if p in canonical else len(canonical))
         phases: dict[str, PhaseTranscript] = {
-            p: PhaseTranscript(phase=p, answer=answers.get(p, ""), budget_seconds=record.budgets.get(p))
+            p: PhaseTranscript(
+                phase=p, answer=answers.get(p, ""), budget_seconds=record.budgets.get(p)
+            )
             for p in order
         }
         starts: dict[str, float] = {}
@@ -350,7 +385,9 @@ class Store:
     def save_grade(self, session_id: str, report: GradeReport) -> int:
         """Store a report with its per-criterion scores and mirror the result onto the session."""
         created = now_iso()
-        report = report.model_copy(update={"session": SessionRef(id=session_id, saved_at=datetime.fromisoformat(created))})
+        report = report.model_copy(
+            update={"session": SessionRef(id=session_id, saved_at=datetime.fromisoformat(created))}
+        )
         with self._lock, self.conn:
             grade_id = insert_grade(self.conn, session_id, report, created)
             self.conn.execute(
@@ -369,7 +406,8 @@ class Store:
     def latest_grade(self, session_id: str) -> GradeReport | None:
         with self._lock:
             row = self.conn.execute(
-                "SELECT report_json FROM grades WHERE session_id = ? ORDER BY id DESC LIMIT 1", (session_id,)
+                "SELECT report_json FROM grades WHERE session_id = ? ORDER BY id DESC LIMIT 1",
+                (session_id,),
             ).fetchone()
         return GradeReport.model_validate_json(row[0]) if row else None
 
@@ -387,7 +425,9 @@ class Store:
 
     def record_llm_call(self, **fields: Any) -> int:
         """Log one LLM call: model, endpoint host, tokens, latency, template hash. Never the key."""
-        forbidden = {k for k in fields if "key" in k.lower() or k.lower() in {"authorization", "headers"}}
+        forbidden = {
+            k for k in fields if "key" in k.lower() or k.lower() in {"authorization", "headers"}
+        }
         if forbidden:
             raise ValueError(f"refusing to store secret-looking fields: {sorted(forbidden)}")
         fields.setdefault("at", now_iso())
@@ -396,7 +436,11 @@ class Store:
 
     def llm_calls(self, session_id: str) -> list[dict[str, Any]]:
         with self._lock:
-            return list(self.db.query("SELECT * FROM llm_calls WHERE session_id = ? ORDER BY id", [session_id]))
+            return list(
+                self.db.query(
+                    "SELECT * FROM llm_calls WHERE session_id = ? ORDER BY id", [session_id]
+                )
+            )
 
 
 def open_store(path: Path | str | None = None) -> Store:

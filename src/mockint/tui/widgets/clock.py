@@ -26,7 +26,9 @@ class ClockLabel(Static):
 
     remaining: reactive[float] = reactive(0.0)
 
-    def __init__(self, remaining: float = 0.0, label: str = "", warn_at: float = 60.0, **kwargs: object) -> None:
+    def __init__(
+        self, remaining: float = 0.0, label: str = "", warn_at: float = 60.0, **kwargs: object
+    ) -> None:
         super().__init__("", **kwargs)  # type: ignore[arg-type]
         self.label = label
         self.warn_at = warn_at
