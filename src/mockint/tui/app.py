@@ -46,7 +46,8 @@ class MockintApp(App[None]):
     TITLE = "mockint"
     SUB_TITLE = "system design mock interviews"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True)
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("f2", "numbers", "Numbers", id="numbers", show=False),
     ]
 
     autosave_delay: float = 0.5
@@ -211,6 +212,13 @@ class MockintApp(App[None]):
 
         self.when_ready(open_practice)
 
+    def action_numbers(self) -> None:
+        """Show the estimation numbers sheet over whatever screen is open (a mock keeps running)."""
+        from mockint.tui.screens.numbers import NumbersScreen
+
+        if not isinstance(self.screen, NumbersScreen):
+            self.when_ready(lambda: self.push_screen(NumbersScreen()))
+
     def action_history(self) -> None:
         def open_history() -> None:
             screen = self._optional_screen(
@@ -330,6 +338,11 @@ class MockintApp(App[None]):
             "Review last mock",
             "Scores, evidence and advice for the latest mock",
             self.action_review_last,
+        )
+        yield SystemCommand(
+            "Numbers sheet (F2)",
+            "Latencies, throughput, sizes and nines to cite in estimates",
+            self.action_numbers,
         )
         extra = getattr(screen, "palette_commands", None)
         if callable(extra):

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 PHASE_HINTS = {
     "requirements": "Ask me anything you need to know; I answer from what the product team told me.",
-    "estimation": "Put numbers on it: the ones that change the design.",
+    "estimation": "Put numbers on it: the ones that change the design. F2 opens the numbers sheet.",
     "design": "Walk me through the API, the data and the components.",
     "scale": "Where does this break first, and what do you do about it?",
     "tradeoffs": "What did you choose against, and what would you revisit?",
