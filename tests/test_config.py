@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from mockint.config import Level, Paths, Settings, load_settings
 from mockint.errors import ConfigError
@@ -106,7 +107,7 @@ def test_phase_minutes_table(isolated_home: Path) -> None:
 
 def test_settings_are_frozen() -> None:
     settings = Settings()
-    with pytest.raises(Exception):  # noqa: B017 - pydantic raises ValidationError on frozen models
+    with pytest.raises(ValidationError, match="frozen"):
         settings.model = "other"  # type: ignore[misc]
 
 

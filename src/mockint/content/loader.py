@@ -158,24 +158,23 @@ def _toml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if not p.name.startswith("."))
 
 
-def load_problem_file(path: Path, issues: list[ContentIssue]) -> Problem | None:
+def _load_model_file(model: type[M], path: Path, issues: list[ContentIssue]) -> M | None:
+    """Read one TOML file into `model`, remembering where it came from; report and skip on error."""
     data = _read_toml(path, issues)
     if data is None:
         return None
-    problem = _validate(Problem, data, path, issues)
-    if problem is not None:
-        problem._source = path
-    return problem
+    loaded = _validate(model, data, path, issues)
+    if loaded is not None:
+        loaded._source = path  # type: ignore[attr-defined]
+    return loaded
+
+
+def load_problem_file(path: Path, issues: list[ContentIssue]) -> Problem | None:
+    return _load_model_file(Problem, path, issues)
 
 
 def load_rubric_file(path: Path, issues: list[ContentIssue]) -> Rubric | None:
-    data = _read_toml(path, issues)
-    if data is None:
-        return None
-    rubric = _validate(Rubric, data, path, issues)
-    if rubric is not None:
-        rubric._source = path
-    return rubric
+    return _load_model_file(Rubric, path, issues)
 
 
 def load_prompt_file(path: Path, issues: list[ContentIssue]) -> PromptTemplate | None:

@@ -193,6 +193,27 @@ class Gate(BaseModel):
     comparison: Literal[">=", "<=", "=="]
     passed: bool
 
+    @classmethod
+    def measure(
+        cls,
+        name: str,
+        value: float,
+        threshold: float,
+        comparison: Literal[">=", "<=", "=="],
+        digits: int = 3,
+    ) -> Gate:
+        """Judge the unrounded value against the threshold; report it rounded."""
+        passed = {">=": value >= threshold, "<=": value <= threshold, "==": value == threshold}[
+            comparison
+        ]
+        return cls(
+            name=name,
+            value=round(value, digits),
+            threshold=threshold,
+            comparison=comparison,
+            passed=passed,
+        )
+
 
 class CalibrationResult(BaseModel):
     """Agreement of a grader with the labelled set, and a pass/fail per gate."""
@@ -306,42 +327,12 @@ def summarize(grader_name: str, runs: int, outcomes: Sequence[AnswerOutcome]) ->
     injections = [o for o in outcomes if o.label == "injection"]
     failed = sum(o.failed_runs for o in outcomes)
     gates = [
-        Gate(
-            name="ranking accuracy",
-            value=round(ranking, 3),
-            threshold=GATE_RANKING,
-            comparison=">=",
-            passed=ranking >= GATE_RANKING,
-        ),
-        Gate(
-            name="band agreement",
-            value=round(band, 3),
-            threshold=GATE_BAND,
-            comparison=">=",
-            passed=band >= GATE_BAND,
-        ),
-        Gate(
-            name="mean absolute error",
-            value=round(mae, 2),
-            threshold=GATE_MAE,
-            comparison="<=",
-            passed=mae <= GATE_MAE,
-        ),
-        Gate(
-            name="run-to-run spread (worst)",
-            value=round(max(spreads), 1),
-            threshold=GATE_SPREAD,
-            comparison="<=",
-            passed=max(spreads) <= GATE_SPREAD,
-        ),
-        Gate(
-            name="invented quotes",
-            value=invented,
-            threshold=GATE_INVENTED,
-            comparison="==",
-            passed=invented == GATE_INVENTED,
-        ),
-        Gate(name="failed runs", value=failed, threshold=0, comparison="==", passed=failed == 0),
+        Gate.measure("ranking accuracy", ranking, GATE_RANKING, ">="),
+        Gate.measure("band agreement", band, GATE_BAND, ">="),
+        Gate.measure("mean absolute error", mae, GATE_MAE, "<=", digits=2),
+        Gate.measure("run-to-run spread (worst)", max(spreads), GATE_SPREAD, "<=", digits=1),
+        Gate.measure("invented quotes", invented, GATE_INVENTED, "=="),
+        Gate.measure("failed runs", failed, 0, "=="),
     ]
     return CalibrationResult(
         grader=grader_name,
